@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared shell functions for the scripts in this directory.  Source it:
+#   . "$(dirname "$0")/lib.sh"
+set -euo pipefail
+
+ZS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ZS_SCRIPTS=$ZS_TOP/scripts
+ZS_CACHE=${ZS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zsmalloc-series}
+ZS_JOBS=${ZS_JOBS:-$(nproc)}
+# The identity every commit of the series carries.
+ZS_IDENT_NAME="zsmalloc-series"
+ZS_IDENT_EMAIL="zsmalloc-series@localhost"
+# The branch the series is applied on, in whatever tree holds the base.
+ZS_BRANCH=${ZS_BRANCH:-zs-series}
+
+. "$ZS_SCRIPTS/base.conf"
+
+log()  { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die()  { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+step() { printf '\n== %s ==\n' "$*" >&2; }
+
+# git in the kernel tree, with the project's identity.
+kgit() {
+	git -C "$(ktree)" -c user.name="$ZS_IDENT_NAME" \
+		-c user.email="$ZS_IDENT_EMAIL" "$@"
+}
+
+# The kernel tree the scripts work in: the user's (BASE_TREE) or our cache.
+ktree() {
+	if [ -n "${BASE_TREE:-}" ]; then
+		printf '%s\n' "$BASE_TREE"
+	else
+		printf '%s\n' "$ZS_CACHE/linux"
+	fi
+}
+
+# A git ref name for the base.  For a Debian package it is a tag made by
+# fetch-base; for a user tree it is BASE_REF.
+base_ref() {
+	if [ -n "${BASE_TREE:-}" ]; then
+		printf '%s\n' "${BASE_REF:?BASE_TREE is set, so set BASE_REF too}"
+	else
+		local v=${BASE_DEB_VERSION//\~/_}
+		printf 'base/%s/%s\n' "$BASE_DEB_PACKAGE" "${v//:/_}"
+	fi
+}
+
+# A one-line human description of the base.
+base_desc() {
+	if [ -n "${BASE_TREE:-}" ]; then
+		printf '%s at %s (%s)\n' "$BASE_TREE" "$BASE_REF" \
+			"$(git -C "$BASE_TREE" rev-parse --short "$BASE_REF")"
+	else
+		printf 'Debian %s %s\n' "$BASE_DEB_PACKAGE" "$BASE_DEB_VERSION"
+	fi
+}
+
+# The patch file names of the series, in order (comments and blanks skipped).
+series_patches() {
+	[ -f "$ZS_TOP/series" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$ZS_TOP/series" | grep -v '^$' || true
+}
+
+# Install Debian packages that are missing.  Arguments: "command:package"
+# pairs or bare package names (checked with dpkg).
+need() {
+	local want=() item cmd pkg
+	for item in "$@"; do
+		cmd=${item%%:*}; pkg=${item#*:}
+		if [ "$cmd" != "$item" ]; then
+			command -v "$cmd" >/dev/null 2>&1 && continue
+		else
+			dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+				grep -q 'install ok installed' && continue
+		fi
+		want+=("$pkg")
+	done
+	[ ${#want[@]} -eq 0 ] && return 0
+	log "installing Debian packages: ${want[*]}"
+	local sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	if [ ! -f "$ZS_CACHE/.apt-updated" ] ||
+	   [ -n "$(find "$ZS_CACHE/.apt-updated" -mmin +1440)" ]; then
+		$sudo apt-get update -q >/dev/null
+		mkdir -p "$ZS_CACHE"; touch "$ZS_CACHE/.apt-updated"
+	fi
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
+		--no-install-recommends "${want[@]}" >/dev/null
+}
+
+# What building and testing the kernel needs.
+need_build_deps() {
+	need gcc:build-essential make:make bc:bc bison:bison flex:flex \
+		libelf-dev libssl-dev pahole:dwarves cpio:cpio xz:xz-utils \
+		python3:python3 perl:perl git:git
+}
+
+need_vm_deps() {
+	need qemu-system-x86_64:qemu-system-x86 busybox-static bash-static
+}
+
+# Seconds since the epoch, for timings.
+now() { date +%s; }

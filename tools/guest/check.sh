@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+# The guest side of the test command: every check prints a ZSTEST line.
+. /tests/lib.sh
+set -o pipefail
+# No single selftest may take the whole run: a hung one fails alone.
+CASE_TIMEOUT=600
+
+zswap_memcg() {
+	cg=$(new_memcg zswap-smoke) || return 1
+	echo Y > /sys/module/zswap/parameters/enabled
+	# Run on node 1's CPU too so that both nodes see zswap traffic.
+	memload -c "$cg" -m 64 -z || { drop_memcg "$cg"; return 1; }
+	zsstat "$cg" | grep -E 'memory.stat: zswap|zswpout|zswpin'
+	drop_memcg "$cg"
+}
+
+zram_swap() {
+	echo N > /sys/module/zswap/parameters/enabled
+	memload -m 64 -r $ZRAM_SWAP
+	rc=$?
+	echo Y > /sys/module/zswap/parameters/enabled
+	return $rc
+}
+
+bad_input() {
+	z=/sys/module/zswap/parameters
+	expect_refused bad-input/zswap.enabled maybe $z/enabled
+	expect_refused bad-input/zswap.compressor no-such-compressor $z/compressor
+	expect_refused bad-input/zswap.zpool no-such-zpool $z/zpool
+	expect_refused bad-input/zswap.max_pool_percent -1 $z/max_pool_percent
+	expect_refused bad-input/zswap.accept_threshold_percent lots $z/accept_threshold_percent
+	expect_refused bad-input/zswap.shrinker_enabled sometimes $z/shrinker_enabled
+	b=/sys/block/$ZRAM_SWAP
+	expect_refused bad-input/zram.disksize-in-use 2G $b/disksize
+	expect_refused bad-input/zram.comp_algorithm-in-use lz4 $b/comp_algorithm
+	expect_refused bad-input/zram.reset-in-use 1 $b/reset
+	expect_refused bad-input/zram.mem_limit not-a-size $b/mem_limit
+	expect_refused bad-input/zram.idle sometime $b/idle
+	cat /sys/class/zram-control/hot_add >/dev/null
+	spare=$(ls -d /sys/block/zram* | tail -n 1)
+	expect_refused bad-input/zram.comp_algorithm no-such-alg $spare/comp_algorithm
+	expect_refused bad-input/zram.disksize not-a-size $spare/disksize
+	echo "${spare##*zram}" > /sys/class/zram-control/hot_remove
+	expect_refused bad-input/zram-control.hot_remove 99999 /sys/class/zram-control/hot_remove
+	cg=$(new_memcg bad-input)
+	expect_refused bad-input/memory.zswap.max lots "$cg/memory.zswap.max"
+	expect_refused bad-input/memory.zswap.writeback 2 "$cg/memory.zswap.writeback"
+	expect_refused bad-input/memory.max -5 "$cg/memory.max"
+	drop_memcg "$cg"
+}
+
+# The kernel's own cgroup selftest test_zswap, one case per process (see
+# tools/test_zswap_case.c) so that a case ended by the OOM killer takes no
+# other case with it.  /tests/not-run lists tests not to run here, one
+# "NAME REASON" a line (made by scripts/mkinitramfs from scripts/known/).
+selftest_zswap() {
+	for c in $(test_zswap_case --list); do
+		name=selftests/cgroup/test_zswap/$c
+		why=$(awk -v n="$name" '$1 == n { $1 = ""; print substr($0, 2) }' /tests/not-run 2>/dev/null)
+		if [ -n "$why" ]; then
+			result "$name" SKIP "not run: $why"
+			continue
+		fi
+		timeout "$CASE_TIMEOUT" test_zswap_case "$c" 2>&1 | tee /tmp/case.out
+		rc=$?
+		case $rc in
+		0) grep -q "^ok 1 $c" /tmp/case.out && result "$name" PASS ||
+			result "$name" FAIL "exit 0 but no ok line" ;;
+		4) result "$name" SKIP "$(grep -m1 -E '^(ok 1|#|Bail)' /tmp/case.out)" ;;
+		*) result "$name" FAIL "exit $rc" ;;
+		esac
+	done
+}
+
+selftest_zram() {
+	cd /tests/selftests/zram || return
+	for t in zram01 zram02; do
+		timeout "$CASE_TIMEOUT" ./$t.sh 2>&1 | tee /tmp/$t.out
+		rc=$?
+		if [ $rc -eq 0 ] && grep -q "^$t : \[PASS\]" /tmp/$t.out &&
+		   ! grep -q '^FAIL' /tmp/$t.out; then
+			result "selftests/zram/$t" PASS
+		else
+			result "selftests/zram/$t" FAIL "exit $rc: $(grep '^FAIL' /tmp/$t.out | head -n 1)"
+		fi
+	done
+	cd /tests
+}
+
+# KUnit suites built into the kernel ran at boot; their KTAP is in debugfs.
+kunit() {
+	for s in /sys/kernel/debug/kunit/*/results; do
+		[ -e "$s" ] || continue
+		suite=${s%/results}; suite=${suite##*/}
+		cat "$s"
+		grep -E '^    (not )?ok [0-9]+ ' "$s" | while read -r line; do
+			c=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ ([^ ]+).*/\2/')
+			case $line in
+			"not ok "*) result "kunit/$suite/$c" FAIL ;;
+			*"# SKIP"*) result "kunit/$suite/$c" SKIP "${line#*# SKIP}" ;;
+			*) result "kunit/$suite/$c" PASS ;;
+			esac
+		done
+		if grep -qE "^not ok [0-9]+ $suite" "$s"; then
+			result "kunit/$suite" FAIL
+		elif grep -qE "^ok [0-9]+ $suite" "$s"; then
+			result "kunit/$suite" PASS
+		else
+			result "kunit/$suite" FAIL "no result line"
+		fi
+	done
+}
+
+check boot/two-nodes nodes
+if setup_swap; then result setup/zram-swap PASS; else result setup/zram-swap FAIL; fi
+check zswap/memcg-store-load zswap_memcg
+check zram/swap-store-load zram_swap
+bad_input
+kunit
+selftest_zswap
+selftest_zram
