@@ -12,6 +12,8 @@ ZS_IDENT_NAME="zsmalloc-series"
 ZS_IDENT_EMAIL="zsmalloc-series@localhost"
 # The branch the series is applied on, in whatever tree holds the base.
 ZS_BRANCH=${ZS_BRANCH:-zs-series}
+# One kernel build at a time on this machine (2 cores), whoever runs it.
+ZS_BUILD_LOCK=${TMPDIR:-/tmp}/zsmalloc-series-build.lock
 
 . "$ZS_SCRIPTS/base.conf"
 
