@@ -3,13 +3,15 @@
  * memload: put anonymous memory into swap (zswap or zram) with MADV_PAGEOUT
  * and read it back, checking every byte.
  *
- *   memload [-c CGROUP] [-m MIB] [-z | -r ZRAMDEV] [-k]
+ *   memload [-c CGROUP] [-m MIB] [-z | -r ZRAMDEV] [-k] [-s PCT]
  *
  *   -c CGROUP  move this process into the cgroup v2 directory first
  *   -m MIB     how much memory to use (default 32)
  *   -z         check that the cgroup's memory.stat "zswap" grew (needs -c)
  *   -r DEV     check that /sys/block/DEV/mm_stat orig_data_size grew
- *   -k         keep the memory swapped out and sleep until killed
+ *   -k         keep the memory swapped out until SIGUSR1, then read it back
+ *   -s PCT     how much of it must have been swapped out (default 90; a
+ *              stress run where pages are busy migrating may take 0)
  *
  * Prints what it measured and "memload: ok" on success; exits 1 on any
  * mismatch.  Every page holds different data that compresses to about a
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -30,6 +33,13 @@
 #endif
 
 static long page_size;
+static volatile sig_atomic_t resume;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	resume = 1;
+}
 
 static void die(const char *msg)
 {
@@ -95,19 +105,20 @@ int main(int argc, char **argv)
 	const char *cg = NULL, *zram = NULL;
 	long long before = -1, after = -1, swapped;
 	size_t mib = 32, size, pages, i, o, bad = 0;
-	int opt, check_zswap = 0, keep = 0;
+	int opt, check_zswap = 0, keep = 0, min_pct = 90;
 	char path[4096];
 	uint8_t *mem;
 
-	while ((opt = getopt(argc, argv, "c:m:zr:k")) != -1) {
+	while ((opt = getopt(argc, argv, "c:m:zr:ks:")) != -1) {
 		switch (opt) {
 		case 'c': cg = optarg; break;
 		case 'm': mib = strtoul(optarg, NULL, 0); break;
 		case 'z': check_zswap = 1; break;
 		case 'r': zram = optarg; break;
 		case 'k': keep = 1; break;
+		case 's': min_pct = atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: memload [-c CGROUP] [-m MIB] [-z | -r DEV] [-k]\n");
+			fprintf(stderr, "usage: memload [-c CGROUP] [-m MIB] [-z | -r DEV] [-k] [-s PCT]\n");
 			return 2;
 		}
 	}
@@ -160,9 +171,18 @@ int main(int argc, char **argv)
 		       check_zswap ? "zswap" : "orig_data_size", before, after);
 
 	if (keep) {
+		sigset_t mask, old;
+
+		/* Block SIGUSR1 until we wait for it, so none is lost. */
+		sigemptyset(&mask);
+		sigaddset(&mask, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &mask, &old);
+		signal(SIGUSR1, on_usr1);
 		printf("memload: holding (pid %d)\n", getpid());
 		fflush(stdout);
-		pause();
+		while (!resume)
+			sigsuspend(&old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	}
 
 	for (i = 0; i < pages; i++)
@@ -174,7 +194,7 @@ int main(int argc, char **argv)
 	if (bad)
 		return 1;
 	/* Most of it must really have left memory. */
-	if (swapped < (long long)(size / 1024) * 9 / 10) {
+	if (swapped < (long long)(size / 1024) * min_pct / 100) {
 		printf("memload: FAIL only %lld of %zu kB swapped out\n", swapped, size / 1024);
 		return 1;
 	}

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+# The guest side of scripts/stress: for a bounded time (zs.duration=, in
+# seconds), workers put memory into zswap and zram and read it back while
+# the pools are compacted, node 1's movable memory is offlined and onlined
+# again (migrating zsmalloc pages) and memcgs are removed with their
+# objects still in zswap.  Every worker checks every byte it reads back.
+. /tests/lib.sh
+
+duration=120
+for arg in $(cat /proc/cmdline); do
+	case $arg in zs.duration=*) duration=${arg#zs.duration=} ;; esac
+done
+setup_swap || { result stress/setup FAIL; exit 0; }
+end=$(( $(date +%s) + duration ))
+mkdir -p /tmp/stress
+echo "stress: $duration s"
+
+# A worker: in a fresh memcg, hold memory in zswap, move itself to the root,
+# remove the memcg (its objects stay in zswap, charged to the parent), then
+# read everything back.  Odd workers go to zram directly: their memcg has
+# memory.zswap.max 0.
+worker() {
+	id=$1 n=0 bad=0
+	while [ "$(date +%s)" -lt $end ]; do
+		n=$((n + 1))
+		cg=$(new_memcg "w$id") || { bad=$((bad + 1)); continue; }
+		[ $((id % 2)) -eq 1 ] && echo 0 > "$cg/memory.zswap.max"
+		rm -f /tmp/stress/w$id.out
+		memload -c "$cg" -m 24 -k -s 0 > /tmp/stress/w$id.out 2>&1 &
+		pid=$!
+		while ! grep -q holding /tmp/stress/w$id.out 2>/dev/null; do
+			kill -0 $pid 2>/dev/null || break
+			sleep 1
+		done
+		echo $pid > /sys/fs/cgroup/cgroup.procs 2>/dev/null
+		rmdir "$cg" 2>/dev/null || drop_memcg "$cg"
+		kill -USR1 $pid 2>/dev/null
+		wait $pid || { bad=$((bad + 1)); cat /tmp/stress/w$id.out; }
+	done
+	echo "$n $bad" > /tmp/stress/w$id.result
+}
+
+# Compaction of everything, over and over.
+compactor() {
+	n=0
+	while [ "$(date +%s)" -lt $end ]; do
+		echo 1 > /proc/sys/vm/compact_memory
+		echo 1 > /sys/block/$ZRAM_SWAP/compact
+		n=$((n + 1))
+		sleep 1
+	done
+	echo "$n" > /tmp/stress/compactor.result
+}
+
+# Offline node 1's memory blocks (page migration moves zsmalloc pages to
+# node 0), then online them again.
+offliner() {
+	off=0 busy=0
+	while [ "$(date +%s)" -lt $end ]; do
+		for m in /sys/devices/system/node/node1/memory[0-9]*; do
+			if echo offline > "$m/state" 2>/dev/null; then
+				off=$((off + 1))
+				echo online_movable > "$m/state" ||
+					echo "stress: could not online ${m##*/} again"
+			else
+				busy=$((busy + 1))
+			fi
+		done
+		sleep 2
+	done
+	echo "$off $busy" > /tmp/stress/offliner.result
+}
+
+for i in 1 2 3 4; do worker $i & done
+compactor &
+offliner &
+wait
+
+total=0 bad=0
+for i in 1 2 3 4; do
+	read -r n b < /tmp/stress/w$i.result
+	total=$((total + n)); bad=$((bad + b))
+done
+echo "stress: $total worker rounds, $bad bad"
+[ $total -gt 0 ] && [ $bad -eq 0 ] && result stress/workers PASS "$total rounds" ||
+	result stress/workers FAIL "$bad of $total rounds bad"
+read -r off busy < /tmp/stress/offliner.result
+echo "stress: $off memory blocks offlined, $busy attempts busy"
+[ $off -gt 0 ] && result stress/node1-offline PASS "$off offlined, $busy busy" ||
+	result stress/node1-offline FAIL "no block of node 1 could be offlined ($busy busy)"
+result stress/compaction PASS "$(cat /tmp/stress/compactor.result) rounds"
+for m in /sys/devices/system/node/node1/memory[0-9]*; do
+	grep -q online "$m/state" || result stress/node1-online-again FAIL "${m##*/}"
+done
+zsstat /sys/fs/cgroup
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+	if grep -q 'unreferenced object' /sys/kernel/debug/kmemleak; then
+		result stress/kmemleak FAIL "see the console"
+	else
+		result stress/kmemleak PASS
+	fi
+fi
