@@ -17,6 +17,9 @@
 /// alone (run it without headers): struct page variables, parameters,
 /// struct members and casts are known; a struct page pointer returned
 /// by a function or macro of a header is not, and is not reported.
+/// Nor are struct page accessors that hide the field in a macro or an
+/// inline function (page_private(), PagePrivate(), trylock_page(), ...):
+/// they are calls here, not field accesses.
 //
 // Usage: spatch --very-quiet --no-includes -D report \
 //        --sp-file scripts/cocci/zsmalloc-page-fields.cocci mm/zsmalloc.c
