@@ -103,3 +103,37 @@ need_vm_deps() {
 
 # Seconds since the epoch, for timings.
 now() { date +%s; }
+
+# The project's own semantic patch: struct page field accesses in
+# mm/zsmalloc.c (scripts/cocci/zsmalloc-page-fields.cocci).
+ZS_PAGE_FIELDS_COCCI=$ZS_SCRIPTS/cocci/zsmalloc-page-fields.cocci
+
+# page_field_reports REF OUT: run it on mm/zsmalloc.c as the kernel tree's
+# commit REF has it (read with git show, so no checkout is touched); OUT
+# gets the reports, one a line ("mm/zsmalloc.c:LINE:COLS: struct page
+# field access ..."), OUT.unparsed the number of lines of the file that
+# spatch could not parse (code it does not look at; the "bad:" lines of
+# OUT.log show them).  Fails if spatch fails or prints anything on stdout
+# that is not a report.  One spatch run, about a second.
+page_field_reports() {
+	local ref=$1 out=$2 d rc=0
+	local re='^mm/zsmalloc\.c:[0-9]+:[0-9-]+: struct page field access '
+	d=$(mktemp -d)
+	mkdir -p "$d/mm"
+	if ! kgit show "$ref:mm/zsmalloc.c" > "$d/mm/zsmalloc.c"; then
+		rm -rf "$d"; return 1
+	fi
+	(cd "$d" && spatch --quiet --parse-error-msg --verbose-parsing \
+		--no-includes -D report --sp-file "$ZS_PAGE_FIELDS_COCCI" \
+		mm/zsmalloc.c) > "$d/out" 2> "$out.log" || rc=1
+	grep -E "$re" "$d/out" | sort -t: -k2,2n > "$out" || true
+	grep -vqE "$re" "$d/out" && rc=1
+	awk '/^badcount: [0-9]+$/ { n += $2 } END { print n + 0 }' "$out.log" > "$out.unparsed"
+	if [ $rc -ne 0 ]; then
+		log "spatch failed on $ref:mm/zsmalloc.c (see $out.log)"
+		cat "$d/out" >&2
+		grep -vE '^(Warning: PARSING|bad:)' "$out.log" | tail -n 5 >&2
+	fi
+	rm -rf "$d"
+	return $rc
+}
