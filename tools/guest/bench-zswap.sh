@@ -5,8 +5,8 @@
 # workload prints a ZSTEST FAIL line, and scripts/bench fails the run.
 #
 # The workload runs zs.bench_reps= times (default 3), each time in a fresh
-# memcg; each key's figure is the median of the repetitions (each one is
-# shown too, on "bench-zswap: rep" lines).
+# memcg, and every repetition prints its keys: scripts/bench takes the
+# median of a key's values in one run.
 #
 # Kernel command line (scripts/bench -a): zs.bench_mib= (default 256),
 # zs.bench_max_mib= (memory.max while storing, default half of it),
@@ -32,30 +32,16 @@ setup_swap || { result bench/zswap FAIL "no zram swap"; exit 0; }
 echo Y > /sys/module/zswap/parameters/enabled
 echo "bench-zswap: $mib MiB, memory.max $maxmib MiB, $reads reads;" \
 	"zswap $(cat /sys/module/zswap/parameters/compressor)/$(cat /sys/module/zswap/parameters/zpool)"
-rm -f /tmp/bench-zswap.all
 r=0
 while [ $r -lt "$reps" ]; do
 	r=$((r + 1))
+	echo "bench-zswap: repetition $r of $reps"
 	cg=$(new_memcg bench-zswap) || { result bench/zswap FAIL "no memcg"; exit 0; }
 	# Run on CPU 0 (node 0): the same placement on both kernels.
-	taskset 1 zsbench zswap -c "$cg" -m "$mib" -x "$maxmib" -n "$reads" > /tmp/bench-zswap.out 2>&1
+	taskset 1 zsbench zswap -c "$cg" -m "$mib" -x "$maxmib" -n "$reads"
 	rc=$?
-	sed "s/^ZSBENCH /bench-zswap: rep $r: /" /tmp/bench-zswap.out
 	zsstat "$cg" | grep -E 'memory.stat: (zswap|zswpout|zswpin)'
 	drop_memcg "$cg"
 	[ $rc -eq 0 ] || { result bench/zswap FAIL "zsbench exit $rc in repetition $r"; exit 0; }
-	grep '^ZSBENCH ' /tmp/bench-zswap.out >> /tmp/bench-zswap.all
 done
-# The median of the repetitions, key by key, in the order zsbench prints.
-awk '{ n[$2]++; v[$2, n[$2]] = $3; u[$2] = $4; if (n[$2] == 1) order[k++] = $2 }
-END {
-	for (i = 0; i < k; i++) {
-		key = order[i]; m = n[key]
-		for (a = 1; a <= m; a++) x[a] = v[key, a] + 0
-		for (a = 2; a <= m; a++)
-			for (b = a; b > 1 && x[b - 1] > x[b]; b--) { t = x[b]; x[b] = x[b - 1]; x[b - 1] = t }
-		med = m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2
-		printf "ZSBENCH %s %.1f %s\n", key, med, u[key]
-	}
-}' /tmp/bench-zswap.all
 result bench/zswap PASS
