@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest side of scripts/stress: for a bounded time (zs.duration=, in
-# seconds), workers put memory into zswap and zram and read it back while
-# the pools are compacted, node 1's movable memory is offlined and onlined
+# seconds), workers put memory into zswap and zram and read it back, and
+# groups of processes free swapped-out memory all at once, while the pools
+# are compacted, node 1's movable memory is offlined and onlined
 # again (migrating zsmalloc pages) and memcgs are removed with their
 # objects still in zswap.  Every worker checks every byte it reads back.
 . /tests/lib.sh
@@ -40,6 +41,29 @@ worker() {
 	echo "$n $bad" > /tmp/stress/w$id.result
 }
 
+# Many processes freeing at once: munmapbench -c makes 4 processes fill
+# 16 MiB each, push it to swap, read every other page back (checking it)
+# and then all unmap at the same time, so that zs_free() runs in several
+# tasks on both CPUs while the mover compacts and migrates.  Freer 1 goes
+# through zswap, freer 2 (memory.zswap.max 0) straight to zram.
+freer() {
+	id=$1 n=0 bad=0 short=0
+	cg=$(new_memcg "f$id") || { echo "0 1 0" > /tmp/stress/f$id.result; return; }
+	[ "$id" -eq 2 ] && echo 0 > "$cg/memory.zswap.max"
+	while [ "$(date +%s)" -lt $end ]; do
+		n=$((n + 1))
+		sh -c "echo \$\$ > $cg/cgroup.procs && exec munmapbench -c -n 4 -m 16 -s $n" \
+			> /tmp/stress/f$id.out 2>&1
+		case $? in
+		0) ;;
+		2) short=$((short + 1)) ;;
+		*) bad=$((bad + 1)); cat /tmp/stress/f$id.out ;;
+		esac
+	done
+	drop_memcg "$cg"
+	echo "$n $bad $short" > /tmp/stress/f$id.result
+}
+
 # Compaction and node 1 offline/online, taking turns: compaction of every
 # zone, zram's pool compaction, then every memory block of node 1 offlined
 # (page migration moves its zsmalloc pages to node 0) and onlined again.
@@ -67,6 +91,7 @@ mover() {
 }
 
 for i in 1 2 3 4; do worker $i & done
+for i in 1 2; do freer $i & done
 mover &
 wait
 
@@ -78,6 +103,14 @@ done
 echo "stress: $total worker rounds, $bad bad"
 [ $total -gt 0 ] && [ $bad -eq 0 ] && result stress/workers PASS "$total rounds" ||
 	result stress/workers FAIL "$bad of $total rounds bad"
+fn=0 fbad=0 fshort=0
+for i in 1 2; do
+	read -r n b sh < /tmp/stress/f$i.result
+	fn=$((fn + n)); fbad=$((fbad + b)); fshort=$((fshort + sh))
+done
+echo "stress: $fn concurrent munmap rounds, $fbad bad, $fshort not fully swapped out"
+[ $fn -gt 0 ] && [ $fbad -eq 0 ] && result stress/freers PASS "$fn rounds, $fshort short" ||
+	result stress/freers FAIL "$fbad of $fn rounds bad"
 read -r rounds off busy < /tmp/stress/mover.result
 echo "stress: $rounds compaction rounds, $off memory blocks offlined, $busy attempts busy"
 [ $off -gt 0 ] && result stress/node1-offline PASS "$rounds rounds, $off offlined, $busy busy" ||
