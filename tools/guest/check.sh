@@ -119,8 +119,8 @@ kunit
 # smoke.sh stops here: the runtime bisect boots every step with it.
 [ -n "${SMOKE:-}" ] && return 0
 # Part B's per-node zswap byte counters (tools/guest/zswap-numa.sh).  They
-# fail on a kernel without part B, by design; this line goes in with it:
-#. /tests/zswap-numa.sh
+# fail on a kernel without part B, by design.
+. /tests/zswap-numa.sh
 bad_input
 selftest_zswap
 selftest_zram
