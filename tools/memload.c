@@ -28,6 +28,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "zsutil.h"
+
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -45,26 +47,6 @@ static void die(const char *msg)
 {
 	fprintf(stderr, "memload: %s: %s\n", msg, strerror(errno));
 	exit(1);
-}
-
-/* The value of "key" in a "key value" file, or -1. */
-static long long read_key(const char *path, const char *key)
-{
-	char line[512];
-	size_t len = strlen(key);
-	long long val = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, len) && isspace((unsigned char)line[len])) {
-			val = atoll(line + len + 1);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
 }
 
 /* Field "idx" (0-based) of the first line of a file, or -1. */

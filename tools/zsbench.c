@@ -45,6 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zsutil.h"
+
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -77,26 +79,6 @@ static void report(const char *key, double value, const char *unit)
 {
 	printf("ZSBENCH %s %.1f %s\n", key, value, unit);
 	fflush(stdout);
-}
-
-/* The value of "key" in a "key value" file, or -1. */
-static long long read_key(const char *path, const char *key)
-{
-	char line[512];
-	size_t len = strlen(key);
-	long long val = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, len) && isspace((unsigned char)line[len])) {
-			val = atoll(line + len + 1);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
 }
 
 static void write_file(const char *path, const char *val)
