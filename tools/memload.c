@@ -43,12 +43,6 @@ static void on_usr1(int sig)
 	resume = 1;
 }
 
-static void die(const char *msg)
-{
-	fprintf(stderr, "memload: %s: %s\n", msg, strerror(errno));
-	exit(1);
-}
-
 /* Field "idx" (0-based) of the first line of a file, or -1. */
 static long long read_field(const char *path, int idx)
 {
@@ -91,6 +85,7 @@ int main(int argc, char **argv)
 	char path[4096];
 	uint8_t *mem;
 
+	prog = "memload";
 	while ((opt = getopt(argc, argv, "c:m:zr:ks:")) != -1) {
 		switch (opt) {
 		case 'c': cg = optarg; break;
@@ -129,13 +124,7 @@ int main(int argc, char **argv)
 		before = read_field(path, 0);
 	}
 
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
-		die("mmap");
-	/* zswap stores small folios only (6.12): keep THP out of the way. */
-	if (madvise(mem, size, MADV_NOHUGEPAGE) && errno != EINVAL)
-		die("madvise(MADV_NOHUGEPAGE)");
+	mem = map_small_pages(size);
 	for (i = 0; i < pages; i++)
 		for (o = 0; o < (size_t)page_size; o++)
 			mem[i * page_size + o] = pattern(i, o);

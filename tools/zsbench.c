@@ -55,12 +55,6 @@
 
 static long page_size;
 
-static void die(const char *msg)
-{
-	fprintf(stderr, "zsbench: %s: %s\n", msg, strerror(errno));
-	exit(1);
-}
-
 static void fail(const char *msg)
 {
 	fprintf(stderr, "zsbench: FAIL %s\n", msg);
@@ -204,13 +198,7 @@ static int cmd_zswap(int argc, char **argv)
 	snprintf(val, sizeof(val), "%zu", maxmib << 20);
 	write_file(path, val);
 
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
-		die("mmap");
-	/* zswap stores small folios only (6.12): keep THP out of the way. */
-	if (madvise(mem, size, MADV_NOHUGEPAGE) && errno != EINVAL)
-		die("madvise(MADV_NOHUGEPAGE)");
+	mem = map_small_pages(size);
 
 	/* Store: reclaim in the memcg puts pages into zswap as we fill. */
 	out0 = vm_event("zswpout");
@@ -419,6 +407,7 @@ static int cmd_hog(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	prog = "zsbench";
 	page_size = sysconf(_SC_PAGESIZE);
 	if (argc >= 2 && !strcmp(argv[1], "zswap"))
 		return cmd_zswap(argc - 1, argv + 1);

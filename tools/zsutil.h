@@ -4,9 +4,36 @@
 #define ZSUTIL_H
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* The program's name in its messages: each program defines it. */
+static const char *prog;
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog, msg, strerror(errno));
+	exit(1);
+}
+
+/*
+ * An anonymous private mapping of "size" bytes that stays in small pages:
+ * zswap stores small folios only (6.12), so keep THP out of the way.
+ */
+static void *map_small_pages(size_t size)
+{
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (mem == MAP_FAILED)
+		die("mmap");
+	if (madvise(mem, size, MADV_NOHUGEPAGE) && errno != EINVAL)
+		die("madvise(MADV_NOHUGEPAGE)");
+	return mem;
+}
 
 /* The value of "key" in a "key value" file, or -1. */
 static long long read_key(const char *path, const char *key)
