@@ -17,6 +17,8 @@
 # per process, default 128: 4 x 128 MiB fits the 1 GiB zram device and
 # node 0's 1536 MiB), zs.nprocs= (default "1 2 4", comma separated).
 . /tests/lib.sh
+# Kernel messages below KERN_WARNING off the console, as in bench-zswap.sh.
+echo 5 > /proc/sys/kernel/printk
 
 trials=5 mib=128 nprocs="1 2 4"
 for arg in $(cat /proc/cmdline); do
