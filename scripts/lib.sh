@@ -63,6 +63,16 @@ series_patches() {
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$ZS_TOP/series" | grep -v '^$' || true
 }
 
+# The last patch of each part of the series, one name a line: the patch
+# before each "# Part ..." comment line of `series`, and the last patch.
+part_ends() {
+	[ -f "$ZS_TOP/series" ] || return 0
+	awk '/^# Part/ { if (prev != "") print prev; next }
+	     /^#/ || /^[[:space:]]*$/ { next }
+	     { prev = $1 }
+	     END { if (prev != "") print prev }' "$ZS_TOP/series" | sort -u
+}
+
 # Install Debian packages that are missing.  Arguments: "command:package"
 # pairs or bare package names (checked with dpkg).
 need() {
