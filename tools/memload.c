@@ -17,6 +17,7 @@
  * mismatch.  Every page holds different data that compresses to about a
  * third: neither a same-filled page nor an incompressible one.
  */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -85,7 +86,6 @@ int main(int argc, char **argv)
 	char path[4096];
 	uint8_t *mem;
 
-	prog = "memload";
 	while ((opt = getopt(argc, argv, "c:m:zr:ks:")) != -1) {
 		switch (opt) {
 		case 'c': cg = optarg; break;

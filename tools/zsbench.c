@@ -407,7 +407,6 @@ static int cmd_hog(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	prog = "zsbench";
 	page_size = sysconf(_SC_PAGESIZE);
 	if (argc >= 2 && !strcmp(argv[1], "zswap"))
 		return cmd_zswap(argc - 1, argv + 1);

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Helpers shared by the guest programs in tools/. */
+/*
+ * Helpers shared by the guest programs in tools/.  Include with
+ * _GNU_SOURCE defined (program_invocation_short_name).
+ */
 #ifndef ZSUTIL_H
 #define ZSUTIL_H
 
@@ -10,12 +13,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
-/* The program's name in its messages: each program defines it. */
-static const char *prog;
-
 static void die(const char *msg)
 {
-	fprintf(stderr, "%s: %s: %s\n", prog, msg, strerror(errno));
+	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, msg,
+		strerror(errno));
 	exit(1);
 }
 
