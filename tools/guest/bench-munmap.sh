@@ -15,22 +15,30 @@
 # (lower is better), the first from the first munmap() start to the last
 # one's end.  Kernel command line: zs.trials= (default 5), zs.mib= (MiB
 # per process, default 128: 4 x 128 MiB fits the 1 GiB zram device and
-# node 0's 1536 MiB), zs.nprocs= (default "1 2 4", comma separated).
+# node 0's 1536 MiB), zs.nprocs= (default "1 2 4", comma separated),
+# zs.backends= (default "zram,zswap").
 . /tests/lib.sh
 # Kernel messages below KERN_WARNING off the console, as in bench-zswap.sh.
 echo 5 > /proc/sys/kernel/printk
 
-trials=5 mib=128 nprocs="1 2 4"
+trials=5 mib=128 nprocs="1 2 4" backends="zram zswap"
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	zs.trials=*) trials=${arg#zs.trials=} ;;
 	zs.mib=*) mib=${arg#zs.mib=} ;;
 	zs.nprocs=*) nprocs=$(echo "${arg#zs.nprocs=}" | tr , ' ') ;;
+	zs.backends=*) backends=$(echo "${arg#zs.backends=}" | tr , ' ') ;;
 	esac
 done
 setup_swap || { result bench-munmap/setup FAIL "no swap"; exit 0; }
 zswap=/sys/module/zswap/parameters
-echo "bench-munmap: $trials trials, $mib MiB per process, N in $nprocs"
+for backend in $backends; do
+	case $backend in
+	zram|zswap) ;;
+	*) result bench-munmap/setup FAIL "unknown back end '$backend' in zs.backends="; exit 0 ;;
+	esac
+done
+echo "bench-munmap: $trials trials, $mib MiB per process, N in $nprocs, on $backends"
 
 # One run: print the ZSBENCH lines; return non-zero on a failed run.
 run() {
@@ -51,7 +59,7 @@ run() {
 	echo "ZSBENCH munmap-$backend-n$n-proc $mean ms"
 }
 
-for backend in zram zswap; do
+for backend in $backends; do
 	if [ $backend = zram ]; then
 		echo N > $zswap/enabled
 	else
