@@ -22,9 +22,12 @@ die()  { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 step() { printf '\n== %s ==\n' "$*" >&2; }
 
 # git in the kernel tree, with the project's identity.
+# core.abbrev: git's default length of abbreviated hashes (format-patch's
+# index lines among them) depends on how many objects are packed, which a
+# background gc changes; a fixed one keeps scripts/export reproducible.
 kgit() {
 	git -C "$(ktree)" -c user.name="$ZS_IDENT_NAME" \
-		-c user.email="$ZS_IDENT_EMAIL" "$@"
+		-c user.email="$ZS_IDENT_EMAIL" -c core.abbrev=9 "$@"
 }
 
 # The kernel tree the scripts work in: the user's (BASE_TREE) or our cache.
