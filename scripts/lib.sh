@@ -15,7 +15,42 @@ ZS_BRANCH=${ZS_BRANCH:-zs-series}
 # One kernel build at a time on this machine (2 cores), whoever runs it.
 ZS_BUILD_LOCK=${TMPDIR:-/tmp}/zsmalloc-series-build.lock
 
-. "$ZS_SCRIPTS/base.conf"
+# The target: the base the series is for, one of scripts/targets/*.conf,
+# each with its own series in patches/TARGET/.  Every script takes it as
+# -T TARGET among its arguments (taken out here, before the script reads
+# its own options), or from ZS_TARGET; the default is 6.12.  Scripts that
+# run others pass it on through the environment.
+zs_targets() {
+	local f
+	for f in "$ZS_SCRIPTS"/targets/*.conf; do
+		f=${f##*/}; printf '%s\n' "${f%.conf}"
+	done | sort -V
+}
+ZS_TARGET_GIVEN=${ZS_TARGET:+1}
+_zs_args=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-T) [ $# -ge 2 ] || { echo "${0##*/}: -T needs a target" >&2; exit 2; }
+	    ZS_TARGET=$2; ZS_TARGET_GIVEN=1; shift 2 ;;
+	-T?*) ZS_TARGET=${1#-T}; ZS_TARGET_GIVEN=1; shift ;;
+	--) _zs_args+=("$@"); break ;;
+	*) _zs_args+=("$1"); shift ;;
+	esac
+done
+set -- ${_zs_args[@]+"${_zs_args[@]}"}
+unset _zs_args
+ZS_TARGET=${ZS_TARGET:-6.12}
+if [ ! -f "$ZS_SCRIPTS/targets/$ZS_TARGET.conf" ]; then
+	echo "${0##*/}: error: no target $ZS_TARGET (targets: $(zs_targets | tr '\n' ' '))" >&2
+	exit 2
+fi
+export ZS_TARGET
+. "$ZS_SCRIPTS/targets/$ZS_TARGET.conf"
+# The target's series, and what the cache keeps for it: the kernel tree
+# (unless BASE_TREE), its builds and the benchmark worktrees.
+ZS_PATCHES=$ZS_TOP/patches/$ZS_TARGET
+ZS_SERIES=$ZS_PATCHES/series
+ZS_TCACHE=$ZS_CACHE/$ZS_TARGET
 
 log()  { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die()  { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
@@ -35,7 +70,7 @@ ktree() {
 	if [ -n "${BASE_TREE:-}" ]; then
 		printf '%s\n' "$BASE_TREE"
 	else
-		printf '%s\n' "$ZS_CACHE/linux"
+		printf '%s\n' "$ZS_TCACHE/linux"
 	fi
 }
 
@@ -62,18 +97,18 @@ base_desc() {
 
 # The patch file names of the series, in order (comments and blanks skipped).
 series_patches() {
-	[ -f "$ZS_TOP/series" ] || return 0
-	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$ZS_TOP/series" | grep -v '^$' || true
+	[ -f "$ZS_SERIES" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$ZS_SERIES" | grep -v '^$' || true
 }
 
 # The last patch of each part of the series, one name a line: the patch
 # before each "# Part ..." comment line of `series`, and the last patch.
 part_ends() {
-	[ -f "$ZS_TOP/series" ] || return 0
+	[ -f "$ZS_SERIES" ] || return 0
 	awk '/^# Part/ { if (prev != "") print prev; next }
 	     /^#/ || /^[[:space:]]*$/ { next }
 	     { prev = $1 }
-	     END { if (prev != "") print prev }' "$ZS_TOP/series" | sort -u
+	     END { if (prev != "") print prev }' "$ZS_SERIES" | sort -u
 }
 
 # Install Debian packages that are missing.  Arguments: "command:package"
