@@ -101,7 +101,11 @@ kunit() {
 			*) result "kunit/$suite/$c" PASS ;;
 			esac
 		done
-		if grep -qE "^not ok [0-9]+ $suite" "$s"; then
+		if ! grep -qE '^    (not )?ok [0-9]+ ' "$s"; then
+			# A plan and no case: the suite never ran (7.x builds
+			# need CONFIG_KUNIT_AUTORUN_ENABLED for boot-time runs)
+			result "kunit/$suite" FAIL "no case ran"
+		elif grep -qE "^not ok [0-9]+ $suite" "$s"; then
 			result "kunit/$suite" FAIL
 		elif grep -qE "^ok [0-9]+ $suite" "$s"; then
 			result "kunit/$suite" PASS
