@@ -185,3 +185,19 @@ page_field_reports() {
 	rm -rf "$d"
 	return $rc
 }
+
+# worktree_at DIR REV: a detached worktree of the kernel tree at REV in DIR
+# (kept in the cache and reused; checked out again only if it moved).
+worktree_at() {
+	local wt=$1 rev=$2
+	kgit worktree prune
+	if [ -d "$wt" ] && git -C "$wt" rev-parse --git-dir >/dev/null 2>&1 &&
+	   [ "$(git -C "$wt" rev-parse --path-format=absolute --git-common-dir)" = \
+	     "$(kgit rev-parse --path-format=absolute --git-common-dir)" ]; then
+		[ "$(git -C "$wt" rev-parse HEAD)" = "$rev" ] ||
+			git -C "$wt" checkout -q -f --detach "$rev"
+	else
+		rm -rf "$wt"
+		kgit worktree add -q --detach "$wt" "$rev" >&2
+	fi
+}

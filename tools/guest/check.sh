@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest side of the test command: every check prints a ZSTEST line.
 . /tests/lib.sh
+. /tests/selftests.sh
 set -o pipefail
 # No single selftest may take the whole run: a hung one fails alone.
 CASE_TIMEOUT=600
@@ -49,44 +50,6 @@ bad_input() {
 	drop_memcg "$cg"
 }
 
-# The kernel's own cgroup selftest test_zswap, one case per process (see
-# tools/test_zswap_case.c) so that a case ended by the OOM killer takes no
-# other case with it.  /tests/not-run lists tests not to run here, one
-# "NAME REASON" a line (made by scripts/mkinitramfs from scripts/known/).
-selftest_zswap() {
-	for c in $(test_zswap_case --list); do
-		name=selftests/cgroup/test_zswap/$c
-		why=$(awk -v n="$name" '$1 == n { $1 = ""; print substr($0, 2) }' /tests/not-run 2>/dev/null)
-		if [ -n "$why" ]; then
-			result "$name" SKIP "not run: $why"
-			continue
-		fi
-		timeout "$CASE_TIMEOUT" test_zswap_case "$c" 2>&1 | tee /tmp/case.out
-		rc=$?
-		case $rc in
-		0) grep -q "^ok 1 $c" /tmp/case.out && result "$name" PASS ||
-			result "$name" FAIL "exit 0 but no ok line" ;;
-		4) result "$name" SKIP "$(grep -m1 -E '^(ok 1|#|Bail)' /tmp/case.out)" ;;
-		*) result "$name" FAIL "exit $rc" ;;
-		esac
-	done
-}
-
-selftest_zram() {
-	cd /tests/selftests/zram || return
-	for t in zram01 zram02; do
-		timeout "$CASE_TIMEOUT" ./$t.sh 2>&1 | tee /tmp/$t.out
-		rc=$?
-		if [ $rc -eq 0 ] && grep -q "^$t : \[PASS\]" /tmp/$t.out &&
-		   ! grep -q '^FAIL' /tmp/$t.out; then
-			result "selftests/zram/$t" PASS
-		else
-			result "selftests/zram/$t" FAIL "exit $rc: $(grep '^FAIL' /tmp/$t.out | head -n 1)"
-		fi
-	done
-	cd /tests
-}
-
 # KUnit suites built into the kernel ran at boot; their KTAP is in debugfs.
 kunit() {
 	for s in /sys/kernel/debug/kunit/*/results; do
@@ -126,5 +89,4 @@ kunit
 # fail on a kernel without part B, by design.
 . /tests/zswap-numa.sh
 bad_input
-selftest_zswap
-selftest_zram
+kernel_selftests
