@@ -152,6 +152,79 @@ need_vm_deps() {
 # Seconds since the epoch, for timings.
 now() { date +%s; }
 
+# A duration in seconds as "42s" or "3m05s".
+fmt_secs() {
+	if [ "$1" -ge 60 ]; then printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
+	else printf '%ds' "$1"; fi
+}
+
+# A sign of life during a long step that prints nothing itself (a quiet
+# build, a guest boot, a download):
+#
+#   progress_start LABEL COMMAND [ARGS...]
+#   ... the long step ...
+#   progress_stop
+#
+# prints "LABEL: ELAPSED, STATUS" on stderr, STATUS being the first line
+# COMMAND prints at that moment (a function of the caller, e.g. one that
+# reads a log).  On a terminal one line, rewritten in place every 15 s and
+# cleared by progress_stop; elsewhere (a CI log) a plain line every 60 s.
+# ZS_PROGRESS=0 turns it off, ZS_PROGRESS_EVERY=SECONDS sets the interval.
+# One at a time; progress_start sets an EXIT trap that stops it (a script
+# with an EXIT trap of its own calls progress_stop there).
+ZS_PROGRESS_PID= ZS_PROGRESS_TTY=
+progress_start() {
+	local label=$1 every=${ZS_PROGRESS_EVERY:-} cols=
+	shift
+	progress_stop
+	[ "${ZS_PROGRESS:-1}" != 0 ] || return 0
+	ZS_PROGRESS_TTY=
+	if [ -t 2 ]; then
+		ZS_PROGRESS_TTY=1
+		cols=$(stty size <&2 2>/dev/null | awk '{ print $2 }') || true
+	fi
+	[ -n "$every" ] || every=$([ -n "$ZS_PROGRESS_TTY" ] && echo 15 || echo 60)
+	[[ $cols =~ ^[0-9]+$ ]] && [ "$cols" -ge 20 ] || cols=80
+	(
+		# No descriptor of the caller's but stderr: none of its locks
+		# (scripts/build's) or pipes is held by this loop.  The sleep
+		# runs in the background so that the TERM of progress_stop is
+		# handled at once, and with nothing open at all.
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -le 2 ] || eval "exec $fd>&-" 2>/dev/null || true
+		done
+		exec </dev/null >/dev/null
+		sp=
+		trap '[ -z "$sp" ] || kill "$sp" 2>/dev/null; exit 0' TERM
+		start=$(now)
+		while :; do
+			sleep "$every" </dev/null >/dev/null 2>&1 & sp=$!
+			wait "$sp" || true
+			sp=
+			# The script is gone (killed without its EXIT trap).
+			kill -0 $$ 2>/dev/null || exit 0
+			st=$("$@" 2>/dev/null | head -n 1) || true
+			line="$label: $(fmt_secs $(( $(now) - start )))${st:+, $st}"
+			if [ -n "$ZS_PROGRESS_TTY" ]; then
+				printf '\r\033[K%s' "${line:0:$((cols - 1))}" >&2
+			else
+				printf '%s\n' "$line" >&2
+			fi
+		done
+	) &
+	ZS_PROGRESS_PID=$!
+	trap progress_stop EXIT
+}
+
+progress_stop() {
+	[ -n "$ZS_PROGRESS_PID" ] || return 0
+	kill "$ZS_PROGRESS_PID" 2>/dev/null || true
+	wait "$ZS_PROGRESS_PID" 2>/dev/null || true
+	ZS_PROGRESS_PID=
+	[ -z "$ZS_PROGRESS_TTY" ] || printf '\r\033[K' >&2
+}
+
 # The project's own semantic patch: struct page field accesses in
 # mm/zsmalloc.c (scripts/cocci/zsmalloc-page-fields.cocci).
 ZS_PAGE_FIELDS_COCCI=$ZS_SCRIPTS/cocci/zsmalloc-page-fields.cocci
