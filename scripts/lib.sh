@@ -225,6 +225,52 @@ progress_stop() {
 	[ -z "$ZS_PROGRESS_TTY" ] || printf '\r\033[K' >&2
 }
 
+# b4_am MBOX OUT: what a reviewer's `b4 am` makes of an mbox such as
+# scripts/mbox writes: OUT gets b4's am-ready mbox (the patches in order,
+# without the cover letter, ready for a plain `git am`), OUT.log b4's
+# messages.  b4 runs offline (--offline-mode, the mbox given with -m, so
+# it fetches nothing from lore), asks nothing (--no-interactive), with
+# none of the user's git or b4 configuration (so b4's defaults: nothing
+# added to the patches) and a cache of its own, in the kernel tree so that
+# it checks the mbox's base-commit.  Fails if b4 fails or its mbox does not
+# have the mbox's patches 1..N in order.
+#
+# The mbox goes to b4 on stdin (-m -): b4 0.12 (Debian 12) reads a file
+# given to -m with Python's legacy mbox parser, keeps a folded Subject's
+# line break, and dies on the first one ("ValueError: Header values may
+# not contain linefeed or carriage return characters"); git format-patch
+# folds every long subject.  On stdin it splits the mbox with git
+# mailsplit and parses it as it parses lore's.
+b4_am() {
+	local mbox=$1 out=$2 d rc=0 want got
+	need b4:b4
+	d=$(mktemp -d)
+	( cd "$(ktree)" 2>/dev/null || cd "$d"
+	  XDG_CACHE_HOME=$d/cache XDG_CONFIG_HOME=$d/config XDG_DATA_HOME=$d/data \
+	  GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+	  b4 --offline-mode --no-interactive am -m - -o - ) < "$mbox" > "$out" 2> "$out.log" || rc=$?
+	rm -rf "$d"
+	# (b4 names the lore address the thread would have; it has no use here.)
+	sed -i '/^ *Link: /d' "$out.log"
+	if [ $rc -ne 0 ]; then
+		log "b4 am failed (exit $rc); its messages: $out.log"
+		tail -n 5 "$out.log" >&2
+		return 1
+	fi
+	# Every patch of the series, 1 to N of the mbox's [PATCH n/N], in
+	# order, is in what b4 made of it (b4 itself only warns when the
+	# thread misses one).
+	want=$(grep -m 1 -oE '^Subject: \[PATCH[^]]* [0-9]+/[0-9]+\]' "$mbox" |
+		sed -E 's|.*/0*([0-9]+)\]$|\1|')
+	got=$(grep -oE '^Subject: \[PATCH[^]]* [0-9]+/[0-9]+\]' "$out" |
+		sed -E 's|.* 0*([0-9]+)/[0-9]+\]$|\1|' | tr '\n' ' ')
+	if [ -z "$want" ] || [ "$got" != "$(seq -s ' ' 1 "$want") " ]; then
+		log "b4 am gave patches '${got% }' of 1..${want:-?}; its messages: $out.log"
+		grep -E 'ERROR|WARNING' "$out.log" >&2 || true
+		return 1
+	fi
+}
+
 # The project's own semantic patch: struct page field accesses in
 # mm/zsmalloc.c (scripts/cocci/zsmalloc-page-fields.cocci).
 ZS_PAGE_FIELDS_COCCI=$ZS_SCRIPTS/cocci/zsmalloc-page-fields.cocci
