@@ -152,6 +152,125 @@ need_vm_deps() {
 # Seconds since the epoch, for timings.
 now() { date +%s; }
 
+# A duration in seconds as "42s" or "3m05s".
+fmt_secs() {
+	if [ "$1" -ge 60 ]; then printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
+	else printf '%ds' "$1"; fi
+}
+
+# A sign of life during a long step that prints nothing itself (a quiet
+# build, a guest boot, a download):
+#
+#   progress_start LABEL COMMAND [ARGS...]
+#   ... the long step ...
+#   progress_stop
+#
+# prints "LABEL: ELAPSED, STATUS" on stderr, STATUS being the first line
+# COMMAND prints at that moment (a function of the caller, e.g. one that
+# reads a log).  On a terminal one line, rewritten in place every 15 s and
+# cleared by progress_stop; elsewhere (a CI log) a plain line every 60 s.
+# ZS_PROGRESS=0 turns it off, ZS_PROGRESS_EVERY=SECONDS sets the interval.
+# One at a time; progress_start sets an EXIT trap that stops it (a script
+# with an EXIT trap of its own calls progress_stop there).
+ZS_PROGRESS_PID= ZS_PROGRESS_TTY=
+progress_start() {
+	local label=$1 every=${ZS_PROGRESS_EVERY:-} cols=
+	shift
+	progress_stop
+	[ "${ZS_PROGRESS:-1}" != 0 ] || return 0
+	ZS_PROGRESS_TTY=
+	if [ -t 2 ]; then
+		ZS_PROGRESS_TTY=1
+		cols=$(stty size <&2 2>/dev/null | awk '{ print $2 }') || true
+	fi
+	[ -n "$every" ] || every=$([ -n "$ZS_PROGRESS_TTY" ] && echo 15 || echo 60)
+	[[ $cols =~ ^[0-9]+$ ]] && [ "$cols" -ge 20 ] || cols=80
+	(
+		# No descriptor of the caller's but stderr: none of its locks
+		# (scripts/build's) or pipes is held by this loop.  The sleep
+		# runs in the background so that the TERM of progress_stop is
+		# handled at once, and with nothing open at all.
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -le 2 ] || eval "exec $fd>&-" 2>/dev/null || true
+		done
+		exec </dev/null >/dev/null
+		sp=
+		trap '[ -z "$sp" ] || kill "$sp" 2>/dev/null; exit 0' TERM
+		start=$(now)
+		while :; do
+			sleep "$every" </dev/null >/dev/null 2>&1 & sp=$!
+			wait "$sp" || true
+			sp=
+			# The script is gone (killed without its EXIT trap).
+			kill -0 $$ 2>/dev/null || exit 0
+			st=$("$@" 2>/dev/null | head -n 1) || true
+			line="$label: $(fmt_secs $(( $(now) - start )))${st:+, $st}"
+			if [ -n "$ZS_PROGRESS_TTY" ]; then
+				printf '\r\033[K%s' "${line:0:$((cols - 1))}" >&2
+			else
+				printf '%s\n' "$line" >&2
+			fi
+		done
+	) &
+	ZS_PROGRESS_PID=$!
+	trap progress_stop EXIT
+}
+
+progress_stop() {
+	[ -n "$ZS_PROGRESS_PID" ] || return 0
+	kill "$ZS_PROGRESS_PID" 2>/dev/null || true
+	wait "$ZS_PROGRESS_PID" 2>/dev/null || true
+	ZS_PROGRESS_PID=
+	[ -z "$ZS_PROGRESS_TTY" ] || printf '\r\033[K' >&2
+}
+
+# b4_am MBOX OUT: what a reviewer's `b4 am` makes of an mbox such as
+# scripts/mbox writes: OUT gets b4's am-ready mbox (the patches in order,
+# without the cover letter, ready for a plain `git am`), OUT.log b4's
+# messages.  b4 runs offline (--offline-mode, the mbox given with -m, so
+# it fetches nothing from lore), asks nothing (--no-interactive), with
+# none of the user's git or b4 configuration (so b4's defaults: nothing
+# added to the patches) and a cache of its own, in the kernel tree so that
+# it checks the mbox's base-commit.  Fails if b4 fails or its mbox does not
+# have the mbox's patches 1..N in order.
+#
+# The mbox goes to b4 on stdin (-m -): b4 0.12 (Debian 12) reads a file
+# given to -m with Python's legacy mbox parser, keeps a folded Subject's
+# line break, and dies on the first one ("ValueError: Header values may
+# not contain linefeed or carriage return characters"); git format-patch
+# folds every long subject.  On stdin it splits the mbox with git
+# mailsplit and parses it as it parses lore's.
+b4_am() {
+	local mbox=$1 out=$2 d rc=0 want got
+	need b4:b4
+	d=$(mktemp -d)
+	( cd "$(ktree)" 2>/dev/null || cd "$d"
+	  XDG_CACHE_HOME=$d/cache XDG_CONFIG_HOME=$d/config XDG_DATA_HOME=$d/data \
+	  GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+	  b4 --offline-mode --no-interactive am -m - -o - ) < "$mbox" > "$out" 2> "$out.log" || rc=$?
+	rm -rf "$d"
+	# (b4 names the lore address the thread would have; it has no use here.)
+	sed -i '/^ *Link: /d' "$out.log"
+	if [ $rc -ne 0 ]; then
+		log "b4 am failed (exit $rc); its messages: $out.log"
+		tail -n 5 "$out.log" >&2
+		return 1
+	fi
+	# Every patch of the series, 1 to N of the mbox's [PATCH n/N], in
+	# order, is in what b4 made of it (b4 itself only warns when the
+	# thread misses one).
+	want=$(grep -m 1 -oE '^Subject: \[PATCH[^]]* [0-9]+/[0-9]+\]' "$mbox" |
+		sed -E 's|.*/0*([0-9]+)\]$|\1|')
+	got=$(grep -oE '^Subject: \[PATCH[^]]* [0-9]+/[0-9]+\]' "$out" |
+		sed -E 's|.* 0*([0-9]+)/[0-9]+\]$|\1|' | tr '\n' ' ')
+	if [ -z "$want" ] || [ "$got" != "$(seq -s ' ' 1 "$want") " ]; then
+		log "b4 am gave patches '${got% }' of 1..${want:-?}; its messages: $out.log"
+		grep -E 'ERROR|WARNING' "$out.log" >&2 || true
+		return 1
+	fi
+}
+
 # The project's own semantic patch: struct page field accesses in
 # mm/zsmalloc.c (scripts/cocci/zsmalloc-page-fields.cocci).
 ZS_PAGE_FIELDS_COCCI=$ZS_SCRIPTS/cocci/zsmalloc-page-fields.cocci
