@@ -3,7 +3,7 @@
  * munmapbench: how long it takes several processes to unmap swapped-out
  * memory at the same time.
  *
- *   munmapbench [-n PROCS] [-m MIB] [-s SEED] [-c]
+ *   munmapbench [-n PROCS] [-m MIB] [-s SEED] [-c] [-b CMD] [-a CMD]
  *
  * Each of PROCS processes maps MIB MiB of anonymous memory, fills it with
  * data that compresses (about 3:1 with lzo, varying from page to page, so
@@ -21,6 +21,10 @@
  * (faulting it in from swap, which frees its swap entry) and compares it
  * with the data it wrote; for the stress test, which wants frees from
  * many processes and data checked, rather than a clean timing.
+ *
+ * -b CMD runs the shell command CMD right before the processes are
+ * released, -a CMD right after the last one has unmapped: around the
+ * unmaps and nothing else (clearing and reading /proc/lock_stat, say).
  *
  * Exit status 1 on a failure, 2 when less than 90% of the memory was
  * swapped out (the timing would not be of what it claims), 3 when -c
@@ -193,17 +197,20 @@ int main(int argc, char **argv)
 	uint64_t seed = 12345;
 	double first = 0, last = 0, sum = 0, max = 0;
 	long swapped = 0;
+	const char *before = NULL, *after = NULL;
 	char c;
 
-	while ((opt = getopt(argc, argv, "n:m:s:c")) != -1) {
+	while ((opt = getopt(argc, argv, "n:m:s:cb:a:")) != -1) {
 		switch (opt) {
 		case 'c': check = 1; break;
+		case 'b': before = optarg; break;
+		case 'a': after = optarg; break;
 		case 'n': nprocs = atoi(optarg); break;
 		case 'm': mib = atoi(optarg); break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-n PROCS] [-m MIB] [-s SEED] [-c]\n",
+				"usage: %s [-n PROCS] [-m MIB] [-s SEED] [-c] [-b CMD] [-a CMD]\n",
 				argv[0]);
 			return 1;
 		}
@@ -248,6 +255,10 @@ int main(int argc, char **argv)
 					bad = WEXITSTATUS(status);
 			return bad ? bad : 1;
 		}
+	if (before && system(before)) {
+		fprintf(stderr, "-b %s failed\n", before);
+		return 1;
+	}
 	for (i = 0; i < nprocs; i++)
 		if (write(go[1], &c, 1) != 1) {
 			perror("write");
@@ -261,6 +272,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "a process failed in munmap\n");
 			return 1;
 		}
+	}
+	if (after && system(after)) {
+		fprintf(stderr, "-a %s failed\n", after);
+		return 1;
 	}
 	while (wait(&status) > 0)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
