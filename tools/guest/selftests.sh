@@ -53,6 +53,23 @@ selftest_zram() {
 	cd /tests
 }
 
+# selftest_fs_up: an ext2 file system on a new zram device, mounted;
+# prints its mount point.  selftest_fs_down DIR: unmount, remove the device.
+selftest_fs_up() {
+	n=$(cat /sys/class/zram-control/hot_add) || return 1
+	echo lzo > /sys/block/zram$n/comp_algorithm
+	echo 256M > /sys/block/zram$n/disksize || return 1
+	mke2fs -q -b 4096 /dev/zram$n >/dev/null 2>&1 || return 1
+	mkdir -p /mnt/selftest$n && mount -t ext2 /dev/zram$n /mnt/selftest$n || return 1
+	echo /mnt/selftest$n
+}
+selftest_fs_down() {
+	n=${1#/mnt/selftest}
+	umount "$1" && rmdir "$1"
+	echo 1 > /sys/block/zram$n/reset
+	echo "$n" > /sys/class/zram-control/hot_remove
+}
+
 # A cgroup selftest that runs its cases itself (test_memcontrol,
 # test_kmem): each KTAP result line is a result.  Children forked by a case
 # can print a case's line again (output they inherited unflushed): the
@@ -65,8 +82,13 @@ selftest_cgroup() {
 		result "selftests/cgroup/$t" SKIP "not run: $why"
 		return
 	fi
-	timeout "$CASE_TIMEOUT" "$t" > /tmp/$t.out 2>&1
+	# Its page cache cases want a file system with a page cache where
+	# they run (the rootfs is tmpfs: "page cache" there is shmem): an
+	# ext2 on a zram device of its own, made for the run.
+	fsdir=$(selftest_fs_up) || { result "selftests/cgroup/$t" FAIL "no file system to run in"; return; }
+	(cd "$fsdir" && timeout "$CASE_TIMEOUT" "$t") > /tmp/$t.out 2>&1
 	rc=$?
+	selftest_fs_down "$fsdir"
 	cat /tmp/$t.out
 	grep -E '^(not )?ok [0-9]+ ' /tmp/$t.out |
 		awk '{ n = ($1 == "not") ? $3 : $2; if (!seen[n]++) print }' > /tmp/$t.res
