@@ -282,12 +282,19 @@ ZS_PAGE_FIELDS_COCCI=$ZS_SCRIPTS/cocci/zsmalloc-page-fields.cocci
 # spatch could not parse (code it does not look at; the "bad:" lines of
 # OUT.log show them).  Fails if spatch fails or prints anything on stdout
 # that is not a report.  One spatch run, about a second.
+# page_field_reports -f FILE OUT: the same on FILE, checked as if it were
+# mm/zsmalloc.c (the harness sample, scripts/cocci/page-fields-sample.c).
 page_field_reports() {
-	local ref=$1 out=$2 d rc=0
+	local src=$1 ref=$1 out=$2 d rc=0
 	local re='^mm/zsmalloc\.c:[0-9]+:[0-9-]+: struct page field access '
+	if [ "$1" = -f ]; then
+		src=$2 ref=$2 out=$3
+	fi
 	d=$(mktemp -d)
 	mkdir -p "$d/mm"
-	if ! kgit show "$ref:mm/zsmalloc.c" > "$d/mm/zsmalloc.c"; then
+	if [ "$1" = -f ]; then
+		cp "$src" "$d/mm/zsmalloc.c" || { rm -rf "$d"; return 1; }
+	elif ! kgit show "$ref:mm/zsmalloc.c" > "$d/mm/zsmalloc.c"; then
 		rm -rf "$d"; return 1
 	fi
 	(cd "$d" && spatch --quiet --parse-error-msg --verbose-parsing \
@@ -297,7 +304,7 @@ page_field_reports() {
 	grep -vqE "$re" "$d/out" && rc=1
 	awk '/^badcount: [0-9]+$/ { n += $2 } END { print n + 0 }' "$out.log" > "$out.unparsed"
 	if [ $rc -ne 0 ]; then
-		log "spatch failed on $ref:mm/zsmalloc.c (see $out.log)"
+		log "spatch failed on $ref (mm/zsmalloc.c) (see $out.log)"
 		cat "$d/out" >&2
 		grep -vE '^(Warning: PARSING|bad:)' "$out.log" | tail -n 5 >&2
 	fi
