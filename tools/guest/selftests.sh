@@ -63,9 +63,19 @@ selftest_fs_up() {
 	mkdir -p /mnt/selftest$n && mount -t ext2 /dev/zram$n /mnt/selftest$n || return 1
 	echo /mnt/selftest$n
 }
+# A case's last children (an OOM group being killed, say) can keep the
+# mount busy for a moment after the test exits: wait for them, up to 10 s.
 selftest_fs_down() {
-	n=${1#/mnt/selftest}
-	umount "$1" && rmdir "$1"
+	n=${1#/mnt/selftest} i=0
+	until umount "$1" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -ge 10 ]; then
+			echo "selftests: $1 still busy after ${i}s, left mounted"
+			return 1
+		fi
+		sleep 1
+	done
+	rmdir "$1"
 	echo 1 > /sys/block/zram$n/reset
 	echo "$n" > /sys/class/zram-control/hot_remove
 }
