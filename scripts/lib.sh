@@ -138,6 +138,16 @@ need() {
 		--no-install-recommends "${want[@]}" >/dev/null
 }
 
+# The mirror of the machine's own Debian archive (not its security
+# archive): the first source apt lists for the machine's release.
+system_mirror() {
+	local rel
+	rel=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[ -n "$rel" ] || return 1
+	apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
+		awk -v r="$rel" '$2 == r { print $1; exit }' | grep .
+}
+
 # What building and testing the kernel needs.
 need_build_deps() {
 	need gcc:build-essential make:make bc:bc bison:bison flex:flex \
