@@ -3,7 +3,8 @@
 # data (tools/zsbench.c "fill": same-filled, compressible and incompressible
 # pages in a fixed pattern) is written to a zram block device in the same
 # order on every run; then its mm_stat and the slab caches of its zsmalloc
-# pool (zspage-<dev>, zs_handle-<dev> in /proc/slabinfo) are reported; again
+# pool (zspage-<dev>, zs_handle-<dev> in /proc/slabinfo; 7.x: the global
+# zspage, zs_handle caches) are reported; again
 # ("-freed") once every third page is overwritten with zeros (zram frees
 # those objects: holes in the zspages), and again ("-compacted") after
 # zram's compaction.  With the same kernel the figures repeat run
@@ -38,8 +39,18 @@ slab() {
 }
 slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
 
-slab zspage-$dev >/dev/null || bad "no zspage-$dev line in /proc/slabinfo (merged cache?)"
-slab zs_handle-$dev >/dev/null || bad "no zs_handle-$dev line in /proc/slabinfo"
+# 6.12 gives each pool caches of its own; 7.x has global ones (zspage,
+# zs_handle), which zram's pool then has to itself when zswap holds
+# nothing, as here.
+zsp_cache=zspage-$dev h_cache=zs_handle-$dev
+if ! slab $zsp_cache >/dev/null && slab zspage >/dev/null; then
+	zsp_cache=zspage h_cache=zs_handle
+	echo "bench-zram: no caches per pool: the global zspage and zs_handle caches"
+	[ "$(cat /sys/module/zswap/parameters/enabled 2>/dev/null)" != Y ] ||
+		echo N > /sys/module/zswap/parameters/enabled
+fi
+slab $zsp_cache >/dev/null || bad "no $zsp_cache line in /proc/slabinfo (merged cache?)"
+slab $h_cache >/dev/null || bad "no $h_cache line in /proc/slabinfo"
 
 # report SUFFIX: the footprint figures, keys ending in SUFFIX (the ones
 # that cannot change after the first write only without one).
@@ -49,10 +60,10 @@ report() {
 	# mem_used_max same_pages pages_compacted huge_pages [huge_pages_since]
 	read -r orig compr used limit usedmax same compacted huge rest < /sys/block/$dev/mm_stat
 	echo "bench-zram: $dev mm_stat$sfx: $(cat /sys/block/$dev/mm_stat)"
-	grep -E "^(zspage|zs_handle)-$dev " /proc/slabinfo
-	set -- $(slab zspage-$dev)
+	grep -E "^($zsp_cache|$h_cache) " /proc/slabinfo
+	set -- $(slab $zsp_cache)
 	zsp_size=$1 zsp_objs=$2 zsp_bytes=$3
-	set -- $(slab zs_handle-$dev)
+	set -- $(slab $h_cache)
 	h_size=$1 h_objs=$2 h_bytes=$3
 	if [ -z "$sfx" ]; then
 		echo "ZSBENCH zram-orig-data$sfx $orig bytes"
