@@ -295,15 +295,13 @@ ZS_PAGE_FIELDS_COCCI=$ZS_SCRIPTS/cocci/zsmalloc-page-fields.cocci
 # page_field_reports -f FILE OUT: the same on FILE, checked as if it were
 # mm/zsmalloc.c (the harness sample, scripts/cocci/page-fields-sample.c).
 page_field_reports() {
-	local src=$1 ref=$1 out=$2 d rc=0
+	local ref=$1 out=$2 d rc=0
 	local re='^mm/zsmalloc\.c:[0-9]+:[0-9-]+: struct page field access '
-	if [ "$1" = -f ]; then
-		src=$2 ref=$2 out=$3
-	fi
+	[ "$1" != -f ] || ref=$2 out=$3
 	d=$(mktemp -d)
 	mkdir -p "$d/mm"
 	if [ "$1" = -f ]; then
-		cp "$src" "$d/mm/zsmalloc.c" || { rm -rf "$d"; return 1; }
+		cp "$ref" "$d/mm/zsmalloc.c" || { rm -rf "$d"; return 1; }
 	elif ! kgit show "$ref:mm/zsmalloc.c" > "$d/mm/zsmalloc.c"; then
 		rm -rf "$d"; return 1
 	fi
