@@ -335,3 +335,39 @@ worktree_at() {
 		kgit worktree add -q --detach "$wt" "$rev" >&2
 	fi
 }
+
+# rejoin_console IN OUT: the guest's console log IN with every line of the
+# guest's whole again.  The kernel and the guest share the console, and
+# since the serial console prints from its own thread (7.x's nbcon), a
+# kernel message can land in the middle of a line the guest is writing:
+#   ZSTEST: setup/zram-swap: PASS[    5.083701] Adding 1048572k swap ...
+#   <the rest of the guest's line, here only its end of line>
+# A kernel message is always printed whole, from its timestamp to its end
+# of line, so each one that starts after other text on a line is put on a
+# line of its own, and the text before it is kept and put in front of the
+# guest's next line that is not a kernel message.  Carriage returns go.
+# A line of the guest's own that holds such a timestamp after other text
+# would be split too: the guest's scripts print none.
+# Prints how many lines it rejoined.
+rejoin_console() {
+	perl -e '
+		my ($in, $out) = @ARGV; my ($p, $n) = ("", 0);
+		open(my $i, "<", $in) or die "$in: $!\n";
+		open(my $o, ">", $out) or die "$out: $!\n";
+		while (<$i>) {
+			s/\r//g;
+			my $k = qr/\[ *\d+\.\d+\] /;
+			if (!/^$k/ && /^(.+?)($k.*)\z/s) {
+				$p .= $1; $n++; $_ = $2;
+			}
+			if (/^$k/) {
+				print $o $_;
+			} else {
+				print $o $p, $_; $p = "";
+			}
+		}
+		print $o "$p\n" if $p ne "";
+		close($o) or die "$out: $!\n";
+		print "$n\n";
+	' "$1" "$2"
+}
