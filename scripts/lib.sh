@@ -242,7 +242,9 @@ progress_stop() {
 # it fetches nothing from lore), asks nothing (--no-interactive), with
 # none of the user's git or b4 configuration (so b4's defaults: nothing
 # added to the patches) and a cache of its own, in the kernel tree so that
-# it checks the mbox's base-commit.  Fails if b4 fails or its mbox does not
+# it checks the mbox's base-commit.  b4 wants a user.email even when it
+# adds no trailer of its own (a KeyError, exit 1, on a machine whose git
+# has none): it gets the project's identity, from the environment.  Fails if b4 fails or its mbox does not
 # have the mbox's patches 1..N in order.
 #
 # The mbox goes to b4 on stdin (-m -): b4 0.12 (Debian 12) reads a file
@@ -258,6 +260,8 @@ b4_am() {
 	( cd "$(ktree)" 2>/dev/null || cd "$d"
 	  XDG_CACHE_HOME=$d/cache XDG_CONFIG_HOME=$d/config XDG_DATA_HOME=$d/data \
 	  GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+	  GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="$ZS_IDENT_NAME" \
+	  GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="$ZS_IDENT_EMAIL" \
 	  b4 --offline-mode --no-interactive am -m - -o - ) < "$mbox" > "$out" 2> "$out.log" || rc=$?
 	rm -rf "$d"
 	# (b4 names the lore address the thread would have; it has no use here.)
