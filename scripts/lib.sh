@@ -148,6 +148,84 @@ system_mirror() {
 		awk -v r="$rel" '$2 == r { print $1; exit }' | grep .
 }
 
+# apt_private DIR SUITE TYPE: a private apt configuration in DIR for one
+# suite of the machine's own Debian mirror, with the mirror's URI as the
+# system's apt sources have it (DIR/sources.list holds it: the caller
+# removes DIR after use, and nothing else writes it down).  TYPE is deb
+# or deb-src.  Sets the array APT_PRIVATE to the options that select the
+# configuration and updates its lists; the system's sources stay as they
+# were.
+apt_private() {
+	local d=$1 suite=$2 type=$3 uri
+	uri=$(system_mirror) || {
+		log "no Debian mirror among this machine's apt sources to fetch $suite from"
+		return 1
+	}
+	mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/parts" "$d/prefs"
+	printf '%s [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+		"$type" "$uri" "$suite" > "$d/sources.list"
+	APT_PRIVATE=(-o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts="$d/parts"
+		-o Dir::State::Lists="$d/lists" -o Dir::Cache::Archives="$d/archives"
+		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
+		-o Dir::Etc::Preferences="$d/prefs/none" -o Dir::Etc::PreferencesParts="$d/prefs"
+		-o APT::Sandbox::User=root)
+	apt-get "${APT_PRIVATE[@]}" update -q 2>&1 | no_uris >/dev/null
+	[ "${PIPESTATUS[0]}" -eq 0 ] || { log "apt-get update of $suite failed"; return 1; }
+}
+
+# Filter for apt's messages ("Get:1 http://... [153 MB]", errors naming a
+# URI), which end up in logs: every URI becomes "<mirror>".
+no_uris() { sed -E 's#[a-z+]+://[^ ]+#<mirror>#g'; }
+
+# Newer kernels check that sparse can parse them (scripts/checker-valid.sh:
+# 7.x uses __typeof_unqual__) and, when it cannot, build with C=2 checking
+# nothing.  Debian 12's sparse 0.6.4 cannot; Debian's 0.6.5~rc1 can.  It
+# is built from Debian's source package (pinned: version, suite, sha256 of
+# the .dsc, whose checksums dpkg-source checks the tarballs against) into
+# the cache, with none of its optional parts (only the sparse binary),
+# by the machine's gcc (Debian's package builds with gcc-16).
+SPARSE_DEB_VERSION=0.6.5~rc1-2
+SPARSE_DEB_SUITE=forky
+SPARSE_DSC_SHA256=3520edb07c89820367b7fd99212236aaaf7bf4034ce06fdb7718da0c7e61e076
+sparse_parses() {
+	[ ! -x "$(ktree)/scripts/checker-valid.sh" ] ||
+		[ "$(cd "$(ktree)" && PATH="$1${1:+:}$PATH" scripts/checker-valid.sh sparse -m64 2>/dev/null)" = 1 ]
+}
+
+# sparse_path: nothing when the machine's sparse parses the kernel tree;
+# else the directory of the pinned Debian sparse (built once, kept in the
+# cache), to put first on PATH.  Fails when neither parses the tree or
+# the pinned package can no longer be had (said loudly).
+sparse_path() {
+	local dir=$ZS_CACHE/tools/sparse-$SPARSE_DEB_VERSION d rc=0
+	sparse_parses "" && return 0
+	if [ ! -x "$dir/sparse" ]; then
+		need dpkg-source:dpkg-dev
+		log "building Debian's sparse $SPARSE_DEB_VERSION ($SPARSE_DEB_SUITE): the machine's $(sparse --version 2>/dev/null) cannot parse $(ktree)"
+		d=$(mktemp -d)
+		if ! apt_private "$d/apt" "$SPARSE_DEB_SUITE" deb-src ||
+		   ! (cd "$d" && apt-get "${APT_PRIVATE[@]}" source --download-only -q \
+			"sparse=$SPARSE_DEB_VERSION" 2>&1 | no_uris >/dev/null; exit "${PIPESTATUS[0]}"); then
+			log "########## Debian's sparse $SPARSE_DEB_VERSION can no longer be had from $SPARSE_DEB_SUITE: pin a newer one (SPARSE_DEB_* in scripts/lib.sh) ##########"
+			rc=1
+		elif ! echo "$SPARSE_DSC_SHA256  $d/sparse_${SPARSE_DEB_VERSION#*:}.dsc" | sha256sum -c --quiet - >&2; then
+			log "sha256 of sparse_${SPARSE_DEB_VERSION}.dsc does not match SPARSE_DSC_SHA256"
+			rc=1
+		elif ! (cd "$d" && dpkg-source -q -x "sparse_${SPARSE_DEB_VERSION#*:}.dsc" src) >"$d/log" 2>&1 ||
+		     ! make -s -C "$d/src" -j2 CC=gcc sparse HAVE_LLVM=no HAVE_SQLITE=no HAVE_LIBXML=no HAVE_GTK=no >>"$d/log" 2>&1; then
+			tail -n 20 "$d/log" >&2
+			log "building sparse $SPARSE_DEB_VERSION failed"
+			rc=1
+		else
+			mkdir -p "$dir" && cp "$d/src/sparse" "$dir/"
+		fi
+		rm -rf "$d"
+		[ $rc -eq 0 ] || return 1
+	fi
+	sparse_parses "$dir" || { log "sparse $SPARSE_DEB_VERSION cannot parse $(ktree) either"; return 1; }
+	echo "$dir"
+}
+
 # What building and testing the kernel needs.
 need_build_deps() {
 	need gcc:build-essential make:make bc:bc bison:bison flex:flex \
